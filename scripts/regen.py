@@ -40,10 +40,14 @@ def generate(into: Path) -> None:
         [
             str(bin_dir / "openapi-python-client"),
             "generate",
-            "--path", str(SPEC),
-            "--output-path", str(into / PACKAGE),
-            "--meta", "none",
-            "--config", str(CONFIG),
+            "--path",
+            str(SPEC),
+            "--output-path",
+            str(into / PACKAGE),
+            "--meta",
+            "none",
+            "--config",
+            str(CONFIG),
             "--overwrite",
             "--fail-on-warning",
         ],
@@ -114,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.generated.exists():
             shutil.rmtree(args.generated)
         shutil.copytree(fresh, args.generated)
-        print(f"regenerated {args.generated.relative_to(ROOT) if args.generated.is_relative_to(ROOT) else args.generated}")
+        print(
+            f"regenerated {args.generated.relative_to(ROOT) if args.generated.is_relative_to(ROOT) else args.generated}"
+        )
         return 0
 
 

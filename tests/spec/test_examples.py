@@ -36,7 +36,7 @@ def _deref(node: dict[str, Any]) -> dict[str, Any]:
 def _examples() -> list[tuple[str, dict[str, Any], Any]]:
     """(label, schema, example value) for every media-type example in the spec."""
     found: list[tuple[str, dict[str, Any], Any]] = []
-    for path, method, op in operations(SPEC):
+    for _path, _method, op in operations(SPEC):
         bodies = [("request", op["requestBody"])] if "requestBody" in op else []
         bodies += [(f"response {status}", response) for status, response in op["responses"].items()]
         for where, holder in bodies:

@@ -30,7 +30,10 @@ def _copy_contract_workspace(into: Path) -> Path:
 def _check(workspace: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(workspace / "scripts" / "regen.py"), "--check"],
-        capture_output=True, text=True, check=False, timeout=300,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
 
 
@@ -111,6 +114,8 @@ def test_generated_package_passes_static_checks(command: list[str]) -> None:
 def test_generated_package_imports_cleanly() -> None:
     result = subprocess.run(
         [sys.executable, "-W", "error", "-c", "import optt_client, optt_client.api, optt_client.models"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -28,8 +28,13 @@ def spec_repo(tmp_path: Path) -> Path:
 
 def _spec_diff(repo: Path, base: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["bash", "scripts/spec-diff.sh", base], cwd=repo, capture_output=True, text=True, check=False,
-        timeout=300, env={**os.environ, "NO_COLOR": "1"},
+        ["bash", "scripts/spec-diff.sh", base],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, "NO_COLOR": "1"},
     )
 
 
@@ -48,8 +53,11 @@ def test_removed_required_response_field_is_breaking(spec_repo: Path) -> None:
 def test_unchanged_and_additive_specs_pass(spec_repo: Path) -> None:
     assert _spec_diff(spec_repo, "HEAD").returncode == 0
     spec = spec_repo / "openapi.yaml"
-    spec.write_text(spec.read_text().replace(
-        "    Book:\n      type: object\n", "    Book:\n      type: object\n      description: A book.\n", 1))
+    spec.write_text(
+        spec.read_text().replace(
+            "    Book:\n      type: object\n", "    Book:\n      type: object\n      description: A book.\n", 1
+        )
+    )
     result = _spec_diff(spec_repo, "HEAD")
     assert result.returncode == 0, result.stdout + result.stderr
 

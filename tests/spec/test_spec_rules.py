@@ -97,11 +97,10 @@ def test_links_name_existing_operations_and_parameters(spec: dict[str, Any]) -> 
 
 def test_workflow_links_exist(spec: dict[str, Any]) -> None:
     """Create a client then read it; create a session, assign homework, read it, close it."""
+
     def targets(operation_id: str) -> set[str]:
         op = next(op for _, _, op in operations(spec) if op["operationId"] == operation_id)
         return {link["operationId"] for r in op["responses"].values() for link in r.get("links", {}).values()}
 
     assert "getClientUsingGET" in targets("createClientUsingPOST")
-    assert {"assignHomeworkUsingPUT", "getSessionUsingGET", "closeSessionUsingPUT"} <= targets(
-        "createSessionUsingPOST"
-    )
+    assert {"assignHomeworkUsingPUT", "getSessionUsingGET", "closeSessionUsingPUT"} <= targets("createSessionUsingPOST")
