@@ -63,7 +63,7 @@ class _RaisingAsyncClient(httpx.AsyncClient):
         return response
 
 
-@define
+@define(repr=False)
 class OpttClient(AuthenticatedClient):
     """The generated ``AuthenticatedClient`` with OPTT's auth flow, retries and (opt-in) typed errors.
 
@@ -74,6 +74,9 @@ class OpttClient(AuthenticatedClient):
     _optt_auth: BearerAuth = field(kw_only=True, alias="optt_auth")
     _optt_settings: Settings | None = field(default=None, kw_only=True, alias="optt_settings")
     _raise_errors: bool = field(default=False, kw_only=True, alias="raise_errors")
+
+    def __repr__(self) -> str:
+        return f"OpttClient(base_url={self._base_url!r}, auth={self._optt_auth!r}, raise_errors={self._raise_errors!r})"
 
     @property
     def auth(self) -> BearerAuth:
