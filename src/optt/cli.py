@@ -198,7 +198,10 @@ def _cmd_sandbox(argv: Sequence[str]) -> int:
     except ImportError as exc:
         sys.stderr.write(f"optt: the sandbox needs the optional dependencies: pip install 'optt[sandbox]' ({exc})\n")
         return EXIT_API_ERROR
-    result = sandbox_main(list(argv))
+    try:
+        result = sandbox_main(list(argv))
+    except SystemExit as exc:  # its argparse exits on --help and on usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     return int(result or 0)
 
 
