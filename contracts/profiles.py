@@ -1,0 +1,51 @@
+"""Hypothesis profiles of the contract suite: ``dev``, ``ci`` and ``live``."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+__all__ = ["PROFILES", "STATEFUL", "register_profiles", "stateful_settings"]
+
+PROFILES = ("dev", "ci", "live")
+# Health checks that only say "this API is slow or filters a lot": irrelevant for a network target.
+_RELAXED = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
+
+# Scenarios and steps of the state machine per profile.
+STATEFUL = {"dev": (10, 6), "ci": (40, 8), "live": (5, 4)}
+
+
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name)
+    return int(value) if value else None
+
+
+def register_profiles() -> None:
+    override = _env_int("OPTT_MAX_EXAMPLES")
+    settings.register_profile(
+        "dev", max_examples=override or 10, deadline=None, suppress_health_check=_RELAXED, print_blob=True
+    )
+    settings.register_profile(
+        "ci",
+        max_examples=override or 30,
+        derandomize=True,  # a fixed seed: the same cases on every run
+        database=None,
+        deadline=None,
+        suppress_health_check=_RELAXED,
+        print_blob=True,
+    )
+    settings.register_profile(
+        "live",
+        max_examples=override or 5,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=_RELAXED,
+    )
+
+
+def stateful_settings(profile: str) -> settings:
+    examples, steps = STATEFUL.get(profile, STATEFUL["dev"])
+    examples = _env_int("OPTT_STATEFUL_EXAMPLES") or examples
+    return settings(settings.get_profile(profile), max_examples=examples, stateful_step_count=steps)
