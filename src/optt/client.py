@@ -9,6 +9,7 @@ typed :mod:`optt.errors` exception; otherwise the generated functions behave exa
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ParamSpec, TypeVar, overload
 
@@ -30,6 +31,20 @@ __all__ = [
     "call",
     "connect",
 ]
+
+_TRANSPORT_ARGS = (
+    "verify",
+    "cert",
+    "trust_env",
+    "http1",
+    "http2",
+    "limits",
+    "proxy",
+    "uds",
+    "local_address",
+    "retries",
+    "socket_options",
+)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -182,14 +197,16 @@ def connect(
     leeway: float = 30.0,
     scope: str | None = None,
     transport: httpx.BaseTransport | None = None,
+    verify: ssl.SSLContext | str | bool = True,
     httpx_args: Mapping[str, Any] | None = None,
 ) -> OpttClient:
     """An authenticated OPTT client, for the generated operations' sync and async functions alike.
 
     Settings come from ``settings`` if given, else from the ``OPTT_*`` environment variables (or
     ``env``); the keyword arguments that are not None override either. ``transport`` replaces the
-    network under the retry layer (an ``httpx.MockTransport`` in tests); ``httpx_args`` goes to both
-    httpx clients (``event_hooks``, ``limits``...).
+    network under the retry layer (an ``httpx.MockTransport`` in tests). ``httpx_args`` goes to both
+    httpx clients (``event_hooks``, ``headers``...), except the connection arguments (``verify``,
+    ``limits``, ``http2``, ``proxy``...), which go to the transports under the retry layer.
     """
     overrides = {
         "base_url": base_url,
@@ -205,10 +222,14 @@ def connect(
     elif given:
         settings = settings.with_changes(**given)
 
-    retry_transport = RetryTransport(transport, policy=retry or RetryPolicy())
+    args: dict[str, Any] = dict(httpx_args or {})
+    # httpx ignores these client arguments once a transport is given: they belong to the transport.
+    transport_kwargs = {name: args.pop(name) for name in _TRANSPORT_ARGS if name in args}
+    transport_kwargs.setdefault("verify", verify)
+    retry_transport = RetryTransport(transport, policy=retry or RetryPolicy(), **transport_kwargs)
     auth = auth_from_settings(settings, leeway=leeway, scope=scope, token_transport=retry_transport)
-    args: dict[str, Any] = {"auth": auth, "transport": retry_transport}
-    args.update(httpx_args or {})
+    args.setdefault("auth", auth)
+    args.setdefault("transport", retry_transport)
     return OpttClient(
         base_url=settings.base_url,
         token="",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -152,6 +153,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._clock = clock
         self._wall = wall
         self._rng = rng or random.Random()
+        self._create_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"RetryTransport(policy={self.policy!r})"
@@ -159,13 +161,17 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     @property
     def transport(self) -> httpx.BaseTransport:
         if self._transport is None:
-            self._transport = httpx.HTTPTransport(**self._transport_kwargs)
+            with self._create_lock:
+                if self._transport is None:
+                    self._transport = httpx.HTTPTransport(**self._transport_kwargs)
         return self._transport
 
     @property
     def async_transport(self) -> httpx.AsyncBaseTransport:
         if self._async_transport is None:
-            self._async_transport = httpx.AsyncHTTPTransport(**self._transport_kwargs)
+            with self._create_lock:
+                if self._async_transport is None:
+                    self._async_transport = httpx.AsyncHTTPTransport(**self._transport_kwargs)
         return self._async_transport
 
     def _delay(self, attempts: _Attempts, response: httpx.Response | None) -> float | None:
