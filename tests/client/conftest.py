@@ -28,6 +28,11 @@ PASSWORD = DEFAULT_USER_PASSWORD
 CLIENT_ID = DEFAULT_CLIENT_ID
 CLINIC_TOKEN = TEST_TOKENS["CLINIC"]
 CLIENT_TOKEN = TEST_TOKENS["CLIENT"]
+SHORT_TTL = 3
+"""Access-token lifetime of ``short_lived_sandbox``. ``exp`` has one-second resolution, so such a token
+is good on the server for between SHORT_TTL - 1 and SHORT_TTL seconds."""
+EXPIRED = SHORT_TTL + 0.2
+"""Seconds to wait until a ``short_lived_sandbox`` token has surely expired on the server."""
 
 
 @dataclass
@@ -83,10 +88,10 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def short_lived_sandbox() -> Iterator[Sandbox]:
-    """A sandbox whose access tokens last 2 seconds (refresh tokens stay long-lived)."""
-    with run_sandbox(access_token_ttl=2) as running:
+    """A sandbox whose access tokens last SHORT_TTL seconds (refresh tokens stay long-lived)."""
+    with run_sandbox(access_token_ttl=SHORT_TTL) as running:
         yield running
 
 

@@ -17,7 +17,7 @@ from optt_client.models import ApiError, ClientPage
 import optt
 from optt.auth import OAuth2PasswordAuth
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, CLINIC_TOKEN, CLINIC_USER, PASSWORD, Sandbox, Wire
+from .conftest import CLIENT_ID, CLIENT_SECRET, CLINIC_TOKEN, CLINIC_USER, EXPIRED, PASSWORD, SHORT_TTL, Sandbox, Wire
 
 
 def _list(client: optt.OpttClient) -> int:
@@ -72,10 +72,11 @@ def test_access_token_works_without_a_client(sandbox: Sandbox) -> None:
 
 
 def test_refreshes_before_expiry(short_lived_sandbox: Sandbox, wire: Wire) -> None:
-    # 2-second tokens: refresh is due after 1 s (at most half the lifetime early).
+    # A leeway longer than the lifetime: refresh is due after half of it (1.5 s of 3), before the server
+    # would refuse the token (after 2 s at the earliest).
     with short_lived_sandbox.connect(httpx_args=wire.hooks(), leeway=5.0) as client:
         assert _list(client) == 200
-        time.sleep(1.2)
+        time.sleep(SHORT_TTL / 2 + 0.2)
         assert _list(client) == 200
     assert wire.grants == ["password", "refresh_token"]
     assert 401 not in wire.statuses
@@ -85,7 +86,7 @@ def test_refreshes_and_retries_once_after_a_401(short_lived_sandbox: Sandbox, wi
     # A negative leeway turns proactive refresh off, so the expired token reaches the server.
     with short_lived_sandbox.connect(httpx_args=wire.hooks(), leeway=-1000.0) as client:
         assert _list(client) == 200
-        time.sleep(2.2)
+        time.sleep(EXPIRED)
         assert _list(client) == 200
     assert wire.grants == ["password", "refresh_token"]
     assert wire.statuses == [200, 200, 401, 200, 200]
@@ -148,7 +149,7 @@ def test_fifty_threads_on_an_expired_token_cause_one_token_request(
     leeway = 0.5 if how == "proactive" else -1000.0
     with short_lived_sandbox.connect(httpx_args=wire.hooks(), leeway=leeway) as client:
         assert _list(client) == 200
-        time.sleep(2.2)  # expired on the server; due locally only for "proactive"
+        time.sleep(EXPIRED)  # expired on the server; due locally only for "proactive"
         start = threading.Barrier(50)
 
         def call(_: int) -> int:
@@ -170,7 +171,7 @@ async def test_fifty_tasks_on_an_expired_token_cause_one_token_request(
     async with short_lived_sandbox.connect(httpx_args=wire.async_hooks(), leeway=leeway) as client:
         first = await list_clients_using_get.asyncio_detailed(client=client, size=1)
         assert first.status_code == 200
-        await asyncio.sleep(2.2)
+        await asyncio.sleep(EXPIRED)
         responses = await asyncio.gather(
             *(list_clients_using_get.asyncio_detailed(client=client, size=1) for _ in range(50))
         )

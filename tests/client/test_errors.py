@@ -13,7 +13,7 @@ from optt_client.models import ApiError, ClientAccount, ClientCreateRequest, Cli
 import optt
 from optt.errors import error_for_response
 
-from .conftest import CLIENT_TOKEN, CLINIC_TOKEN, Sandbox
+from .conftest import CLIENT_TOKEN, CLINIC_TOKEN, EXPIRED, Sandbox
 
 
 def _email() -> str:
@@ -119,7 +119,7 @@ def test_raise_errors_still_refreshes_after_a_401(short_lived_sandbox: Sandbox) 
     # The check runs after the auth flow, so a 401 that a refresh cures never raises.
     with short_lived_sandbox.connect(raise_errors=True, leeway=-1000.0) as client:
         assert isinstance(list_clients_using_get.sync(client=client, size=1), ClientPage)
-        time.sleep(2.2)
+        time.sleep(EXPIRED)
         assert isinstance(list_clients_using_get.sync(client=client, size=1), ClientPage)
 
 
