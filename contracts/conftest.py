@@ -106,6 +106,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # Registering checks and hooks is an import side effect; do it once the runtime exists.
     import contracts.checks
     import contracts.hooks  # noqa: F401
+    from contracts.discovery import known
+
+    known()  # learn the target's ids once, before any check or hook needs them
 
     config.stash[_STARTED] = time.monotonic()
 

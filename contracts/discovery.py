@@ -17,6 +17,7 @@ class Known:
     caregiver_id: int | None = None  # the CAREGIVER user's care-provider id
     client_id: int | None = None  # a client of the CLINIC assigned to the CAREGIVER
     book_ids: list[int] = field(default_factory=list)
+    client_self_id: int | None = None  # the CLIENT user's own client id
     clinic_code: str | None = None
 
 
@@ -35,8 +36,8 @@ def known() -> Known:
     facts = Known(clinic_code=rt.target.clinic_code)
     tokens = rt.tokens
     if tokens.has("CLINIC"):
-        caregivers = _content(call("listCaregiversUsingGET", "CLINIC", query={"size": 1000}))
-        clients = _content(call("listClientsUsingGET", "CLINIC", query={"size": 1000}))
+        caregivers = _content(call("listCaregiversUsingGET", "CLINIC", query={"size": 1000}, validate=False))
+        clients = _content(call("listClientsUsingGET", "CLINIC", query={"size": 1000}, validate=False))
         clinic = next((item["clinicId"] for item in caregivers + clients if "clinicId" in item), None)
         if clinic is not None:
             facts.clinic_ids["CLINIC"] = clinic
@@ -49,13 +50,17 @@ def known() -> Known:
         facts.caregiver_id = next(
             (item["id"] for item in caregivers if str(item.get("email", "")).lower() == caregiver_login), None
         )
+        client_login = (rt.target.user("CLIENT").username or "").lower()
+        facts.client_self_id = next(
+            (item["id"] for item in clients if str(item.get("email", "")).lower() == client_login), None
+        )
         assigned = [c for c in clients if facts.caregiver_id in c.get("caregiverList", [])]
         facts.client_id = assigned[0]["id"] if assigned else None
-        books = call("listBooksUsingGET", "CLINIC", query={"size": 1000})
+        books = call("listBooksUsingGET", "CLINIC", query={"size": 1000}, validate=False)
         if books.status_code == 200:
             facts.book_ids = [item["id"] for item in books.json().get("content", [])]
     if tokens.has("OTHER_CLINIC"):
-        other = _content(call("listCaregiversUsingGET", "OTHER_CLINIC", query={"size": 1}))
+        other = _content(call("listCaregiversUsingGET", "OTHER_CLINIC", query={"size": 1}, validate=False))
         if other:
             facts.clinic_ids["OTHER_CLINIC"] = other[0]["clinicId"]
             if tokens.has("OTHER_CAREGIVER"):

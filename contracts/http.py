@@ -5,11 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from contracts import runtime
+from contracts.checks import OPTT_CHECKS
 from contracts.spec import Operation, operation_by_id
 
-__all__ = ["call", "caller_headers"]
+__all__ = ["VALIDATION_CHECKS", "call", "caller_headers", "raw_get"]
+
+# Every response of a dedicated test is held to the contract too: the built-in response checks
+# plus the OPTT ones.
+VALIDATION_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    *OPTT_CHECKS,
+]
 
 _client: httpx.Client | None = None
 
@@ -47,6 +66,7 @@ def call(
     json: Any = None,
     data: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    validate: bool = True,
 ) -> httpx.Response:
     """Send one request to an operation and record its status in the ledger under ``caller``."""
     rt = runtime.current()
@@ -65,6 +85,36 @@ def call(
         headers=sent_headers,
     )
     rt.ledger.record(operation_id, response.status_code, caller)
+    if validate:
+        _validate(op, response, path_params, query, json if json is not None else data, sent_headers)
     if response.status_code == 200 and "json" in response.headers.get("content-type", ""):
         rt.note_created(operation_id, response.json())
     return response
+
+
+def _validate(
+    op: Operation,
+    response: httpx.Response,
+    path_params: dict[str, Any] | None,
+    query: dict[str, Any] | None,
+    body: Any,
+    headers: dict[str, str],
+) -> None:
+    """Raise schemathesis' failure group when the response breaks the contract."""
+    from contracts.schema import shared_schema
+
+    __tracebackhide__ = True
+    operation = shared_schema().find_operation_by_label(op.label)
+    assert operation is not None, op.label
+    kwargs: dict[str, Any] = {"path_parameters": path_params, "query": query, "headers": headers}
+    if body is not None:
+        kwargs["body"] = body
+    case = operation.Case(**kwargs)
+    case.validate_response(response, checks=VALIDATION_CHECKS)
+
+
+def raw_get(path: str, caller: str) -> httpx.Response:
+    """GET a path that is not an operation of the spec (for the unknown-path rule); not in the ledger."""
+    rt = runtime.current()
+    rt.politeness.before_request("GET", False)
+    return _http().get(f"{rt.target.base_url}{path}", headers=caller_headers(caller))

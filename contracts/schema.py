@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import schemathesis
@@ -11,7 +12,7 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 from contracts import runtime
 from contracts.spec import SPEC_PATH, operations
 
-__all__ = ["load_schema"]
+__all__ = ["SEMANTICALLY_VALIDATED", "load_schema", "shared_schema"]
 
 _OPS = {op.label: op for op in operations()}
 # Writes whose schema-valid bodies can still be refused (400) for referential or calendar reasons.
@@ -98,3 +99,11 @@ def load_schema(max_examples: int | None = None, seed: int | None = None) -> Ope
         if op.security != "bearer" or any(rt.tokens.has(role) for role in op.roles)
     ]
     return schema.include(operation_id=usable)
+
+
+@functools.cache
+def shared_schema() -> OpenApiSchema:
+    """Every operation, unfiltered: the dedicated tests validate their responses against it."""
+    schema = schemathesis.openapi.from_path(SPEC_PATH, config=_config(None, None))
+    _register_auth(schema)
+    return schema

@@ -98,6 +98,13 @@ class TokenBroker:
                 masker.register([token])
         return token
 
+    def adopt(self, token: str, caller: str) -> str:
+        """Name the caller behind a token the suite got elsewhere (a published test token, a forgery)."""
+        with self._lock:
+            self._owner[token] = caller
+        masker.register([token])
+        return token
+
     def expired_token(self) -> str | None:
         if self._expired is None and self._expired_factory is not None:
             self._expired = self._expired_factory()
