@@ -21,6 +21,7 @@ from optt.errors import (
     ValidationError,
     raise_for_status,
 )
+from optt.redact import install_log_redaction, redact_url
 from optt.retry import DEFAULT_TIMEOUT, RetryPolicy, RetryTransport
 from optt.settings import Settings
 
@@ -48,5 +49,7 @@ __all__ = [
     "auth_from_settings",
     "call",
     "connect",
+    "install_log_redaction",
     "raise_for_status",
+    "redact_url",
 ]

@@ -27,6 +27,7 @@ from optt_client import AuthenticatedClient, Client
 from optt.auth import OAuth2PasswordAuth
 from optt.client import connect
 from optt.errors import OpttError, error_for_response
+from optt.redact import install_log_redaction
 from optt.retry import RetryTransport
 from optt.settings import ENV_VARS, Settings
 
@@ -274,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(arguments)
         except SystemExit as exc:
             return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+        install_log_redaction()
         if args.verbose:
             logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s: %(message)s")
         handler: Callable[[argparse.Namespace], int] = args.handler

@@ -21,6 +21,7 @@ from optt_client.types import Response
 
 from optt.auth import BearerAuth, OAuth2PasswordAuth, StaticTokenAuth
 from optt.errors import OpttError, error_for_response, raise_for_status
+from optt.redact import install_log_redaction
 from optt.retry import DEFAULT_TIMEOUT, RetryPolicy, RetryTransport
 from optt.settings import Settings
 
@@ -222,6 +223,7 @@ def connect(
     elif given:
         settings = settings.with_changes(**given)
 
+    install_log_redaction()
     args: dict[str, Any] = dict(httpx_args or {})
     # httpx ignores these client arguments once a transport is given: they belong to the transport.
     transport_kwargs = {name: args.pop(name) for name in _TRANSPORT_ARGS if name in args}

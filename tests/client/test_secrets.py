@@ -7,11 +7,14 @@ import time
 
 import pytest
 from optt_client.api.clinic import get_client_using_get, list_clients_using_get
+from optt_client.api.institute import get_token_by_google_using_post
+from optt_client.models import GetTokenByGoogleUsingPostGrantType, UserType
 
 import optt
 from optt.auth import OAuth2PasswordAuth, Token
+from optt.redact import redact_url
 
-from .conftest import CLIENT_SECRET, CLINIC_TOKEN, PASSWORD, Sandbox
+from .conftest import CLIENT_ID, CLIENT_SECRET, CLINIC_TOKEN, INSTITUTE_USER, PASSWORD, Sandbox
 
 
 def _secrets_in(text: str, secrets: list[str]) -> list[str]:
@@ -94,3 +97,31 @@ def test_debug_logs_hide_secrets(sandbox: Sandbox, caplog: pytest.LogCaptureFixt
     assert "refreshing the access token" in caplog.text  # the logs are on...
     assert "HTTP Request" in caplog.text
     assert _secrets_in(caplog.text, [*secrets, CLINIC_TOKEN]) == []  # ...and free of secrets
+
+
+def test_query_string_secrets_are_masked_in_httpx_logs(sandbox: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
+    # getTokenByGoogleUsingPOST takes the client secret and the identity-provider code in the query string.
+    caplog.set_level(logging.DEBUG)
+    with sandbox.connect(username=INSTITUTE_USER) as client:
+        response = get_token_by_google_using_post.sync_detailed(
+            client=client,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            grant_type=GetTokenByGoogleUsingPostGrantType.AUTHORIZATION_CODE,
+            code="idp-code-0123456789",
+            user_type=UserType.CLIENT,
+            clinic_optt_id=1,
+        )
+        assert response.status_code < 500
+        assert isinstance(client.auth, OAuth2PasswordAuth) and client.auth.token is not None
+        access = client.auth.token.access_token
+    assert "/profile/token/google?" in caplog.text
+    assert "client_secret=%2A%2A%2A" in caplog.text or "client_secret=***" in caplog.text
+    assert _secrets_in(caplog.text, [CLIENT_SECRET, "idp-code-0123456789", PASSWORD, access]) == []
+
+
+def test_redact_url() -> None:
+    masked = redact_url("https://x.test/p?client_id=a&client_secret=s3&code=c0de&size=5")
+    assert "s3" not in masked and "c0de" not in masked
+    assert "client_id=a" in masked and "size=5" in masked
+    assert redact_url("https://x.test/p") == "https://x.test/p"
