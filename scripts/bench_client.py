@@ -1,7 +1,7 @@
 """Benchmark: the client layer's per-call cost against raw httpx + json.loads.
 
 One authenticated read of a 1,000-item list (``GET /profile/clinic/client?size=1000``) from the sandbox,
-done three ways, in interleaved rounds (the order shuffled each round), reporting medians:
+done four ways, in interleaved rounds (the order shuffled each round), reporting medians:
 
 * ``raw``: ``httpx.Client.get`` with a fixed bearer header, then ``json.loads`` of the body;
 * ``optt auth+retry``: the httpx client ``optt.connect()`` builds (auth flow + retry transport), then
