@@ -171,3 +171,18 @@ def test_verbose_logs_hide_secrets(sandbox: Sandbox) -> None:
     assert "HTTP Request" in completed.stderr
     for secret in (PASSWORD, CLIENT_SECRET, token["access_token"], token["refresh_token"]):
         assert secret not in completed.stderr
+
+
+def test_the_client_needs_no_sandbox_dependencies() -> None:
+    blocked = ["starlette", "uvicorn", "jwt", "yaml", "openapi_core", "jsonschema", "optt.sandbox"]
+    script = (
+        "import sys\n"
+        f"for name in {blocked!r}: sys.modules[name] = None\n"
+        "import optt, optt.cli\n"
+        "from optt_client.api.clinic import list_clients_using_get\n"
+        "client = optt.connect(token='t', env={})\n"
+        "sys.exit(optt.cli.main(['sandbox', '--help']))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 1, completed.stderr
+    assert "optt[sandbox]" in completed.stderr
