@@ -86,23 +86,32 @@ async def test_async_calls_are_retried_through_connect() -> None:
     assert len(seen) == 2
 
 
-def test_settings_and_keyword_overrides() -> None:
-    settings = optt.Settings(base_url="http://optt.test/gateway", token="from-settings")
-    transport, seen = _scripted(200)
-    with optt.connect(settings, token="from-kwargs", transport=transport) as client:
-        list_clients_using_get.sync_detailed(client=client)
-        assert client.settings is not None and client.settings.base_url == "http://optt.test/gateway"
-    assert seen == ["GET Bearer from-kwargs"]
+def _sent_tokens() -> tuple[list[str], dict[str, object]]:
+    sent: list[str] = []
+
+    def hook(request: httpx.Request) -> None:
+        sent.append(request.headers["authorization"].removeprefix("Bearer "))
+
+    return sent, {"event_hooks": {"request": [hook]}}
 
 
-def test_the_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPTT_BASE_URL", "http://optt.test/gateway")
-    monkeypatch.setenv("OPTT_TOKEN", "from-env")
+def test_settings_and_keyword_overrides(sandbox: Sandbox) -> None:
+    settings = optt.Settings(base_url=sandbox.base_url, token="from-settings")
+    sent, hooks = _sent_tokens()
+    with optt.connect(settings, token=CLINIC_TOKEN, httpx_args=hooks) as client:
+        assert list_clients_using_get.sync_detailed(client=client).status_code == 200
+        assert client.settings is not None and client.settings.base_url == sandbox.base_url
+    assert sent == [CLINIC_TOKEN]
+
+
+def test_the_environment_is_read(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPTT_BASE_URL", sandbox.base_url)
+    monkeypatch.setenv("OPTT_TOKEN", CLINIC_TOKEN)
     monkeypatch.delenv("OPTT_USERNAME", raising=False)
-    transport, seen = _scripted(200)
-    with optt.connect(transport=transport) as client:
-        list_clients_using_get.sync_detailed(client=client)
-    assert seen == ["GET Bearer from-env"]
+    sent, hooks = _sent_tokens()
+    with optt.connect(httpx_args=hooks) as client:
+        assert list_clients_using_get.sync_detailed(client=client).status_code == 200
+    assert sent == [CLINIC_TOKEN]
 
 
 def test_the_password_grant_needs_a_client_secret() -> None:
