@@ -54,22 +54,33 @@ def _from_private(private_key: rsa.RSAPrivateKey) -> SigningKey:
     return SigningKey(private_key, public_pem, kid)
 
 
+def _load(path: Path) -> SigningKey:
+    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(loaded, rsa.RSAPrivateKey):
+        raise ValueError(f"{path} does not hold an RSA private key")
+    return _from_private(loaded)
+
+
 def load_or_create_key(data_dir: Path | None) -> SigningKey:
     """The key in ``data_dir`` (created with 0600 permissions if missing); a fresh key when ``data_dir`` is None."""
-    if data_dir is not None:
-        path = data_dir / KEY_FILENAME
-        if path.exists():
-            loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            if not isinstance(loaded, rsa.RSAPrivateKey):
-                raise ValueError(f"{path} does not hold an RSA private key")
-            return _from_private(loaded)
+    if data_dir is not None and (data_dir / KEY_FILENAME).exists():
+        return _load(data_dir / KEY_FILENAME)
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    if data_dir is not None:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        pem = private_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        fd = os.open(data_dir / KEY_FILENAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
+    if data_dir is None:
+        return _from_private(private_key)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    pem = private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    # Written under a temporary name, then linked into place: a concurrent start never reads half a key.
+    partial = data_dir / f".{KEY_FILENAME}.{os.getpid()}"
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    try:
+        os.link(partial, data_dir / KEY_FILENAME)
+    except FileExistsError:
+        return _load(data_dir / KEY_FILENAME)
+    finally:
+        partial.unlink()
     return _from_private(private_key)
