@@ -276,6 +276,26 @@ def test_session_date_change_moves_end_date(
     assert (moved["date"], moved["endDate"]) == ("2030/01/01", "2030/01/08")
 
 
+def test_early_and_late_dates_round_trip(
+    http: httpx.Client, pair: tuple[dict[str, Any], dict[str, str], dict[str, Any]]
+) -> None:
+    _, auth, client = pair
+    early = http.post(
+        "/profile/caregiver/session",
+        json={"clientId": client["id"], "title": "T", "date": "0001/01/01", "time": "00:10"},
+        headers=auth,
+    )
+    assert early.status_code == 200
+    assert (early.json()[0]["date"], early.json()[0]["endDate"]) == ("0001/01/01", "0001/01/08")
+    assert http.get("/profile/caregiver/session", params={"status": "RUNNING"}, headers=auth).status_code == 200
+    late = http.post(
+        "/profile/caregiver/session",
+        json={"clientId": client["id"], "title": "T", "date": "9999/12/30", "time": "00:10"},
+        headers=auth,
+    )
+    assert late.status_code == 400 and _fields(late) == {"date"}
+
+
 def test_assignment_rules(http: httpx.Client, pair: tuple[dict[str, Any], dict[str, str], dict[str, Any]]) -> None:
     _, auth, client = pair
     session = http.post(

@@ -34,7 +34,8 @@ def _parse_date(value: str, field: str) -> date:
 
 
 def _fmt(day: date) -> str:
-    return day.strftime(_DATE_FORMAT)
+    # Not strftime: glibc's %Y does not zero-pad years before 1000.
+    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
 
 
 def _plus_weeks(day: date, weeks: int, field: str) -> date:
@@ -149,7 +150,9 @@ def caregiver_view(call: Call, row: Row) -> dict[str, Any]:
 def session_status(row: Row) -> str:
     if row["closed"]:
         return "CLOSED"
-    start = datetime.strptime(f"{row['date']} {row['time']}", f"{_DATE_FORMAT} %H:%M").replace(tzinfo=UTC)
+    year, month, day = (int(part) for part in str(row["date"]).split("/"))
+    hour, minute = (int(part) for part in str(row["time"]).split(":"))
+    start = datetime(year, month, day, hour, minute, tzinfo=UTC)
     return "PLANNED" if start > datetime.now(UTC) else "RUNNING"
 
 
