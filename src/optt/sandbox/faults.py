@@ -13,7 +13,7 @@ __all__ = ["FAULTS", "FaultSet", "UnknownFaultError"]
 FAULTS: dict[str, str] = {
     "client_drops_required_field": "GET /profile/clinic/client/{clientId} answers the client without `email`.",
     "create_client_wrong_status": "POST /profile/clinic/client answers 201 instead of the documented 200.",
-    "wrong_content_type": "Data API JSON responses are labelled text/plain.",
+    "wrong_content_type": "Successful (200) JSON responses, token responses included, are labelled text/plain.",
     "caregiver_role_check_skipped": "Any authenticated role (e.g. CLIENT) may create care providers.",
     "expired_token_accepted": "Expired access tokens are accepted by the Data API.",
     "cross_tenant_client_read": "GET /profile/clinic/client/{clientId} returns another clinic's client.",
