@@ -5,6 +5,9 @@ Importing this module registers the hooks; ``contracts/conftest.py`` imports it 
 
 from __future__ import annotations
 
+import itertools
+import re
+import uuid
 from typing import Any
 
 import schemathesis
@@ -67,6 +70,25 @@ def _with_known(values: dict[str, Any], keys: tuple[str, ...]) -> st.SearchStrat
         return st.just(values)
     replaced = {**values, **{key: options[0] for key, options in swaps.items()}}
     return st.sampled_from([values, replaced])
+
+
+_SIMPLE_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$")
+_RUN = uuid.uuid4().hex[:6]
+_serial = itertools.count()
+
+
+@schemathesis.hook("map_body").apply_to(operation_id=["createClientUsingPOST", "createCaregiverUsingPOST"])
+def map_unique_email(context: HookContext, body: Any) -> Any:
+    """Each create gets a fresh e-mail: replaying a case must meet the same answer, not a 409.
+
+    Only plain addresses well under the length limit are touched, and only by prefixing letters
+    and digits to the local part, so a valid address stays valid and an invalid one invalid.
+    """
+    if isinstance(body, dict) and isinstance(body.get("email"), str):
+        email = body["email"]
+        if _SIMPLE_EMAIL.match(email) and len(email) < 230 and not email.startswith("."):
+            return {**body, "email": f"u{_RUN}{next(_serial)}{email}"}
+    return body
 
 
 @schemathesis.hook("flatmap_body").apply_to(operation_id="createSessionUsingPOST")

@@ -6,14 +6,15 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-__all__ = ["PROFILES", "STATEFUL", "register_profiles", "stateful_settings"]
+__all__ = ["MAX_EXAMPLES", "PROFILES", "STATEFUL", "register_profiles", "stateful_settings"]
 
 PROFILES = ("dev", "ci", "live")
 # Health checks that only say "this API is slow or filters a lot": irrelevant for a network target.
 _RELAXED = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 
-# Scenarios and steps of the state machine per profile.
-STATEFUL = {"dev": (10, 6), "ci": (40, 8), "live": (5, 4)}
+# Fuzzing examples per operation, and scenarios and steps of the state machine, per profile.
+MAX_EXAMPLES = {"dev": 10, "ci": 200, "live": 5}
+STATEFUL = {"dev": (10, 6), "ci": (150, 8), "live": (5, 4)}
 
 
 def _env_int(name: str) -> int | None:
@@ -24,11 +25,15 @@ def _env_int(name: str) -> int | None:
 def register_profiles() -> None:
     override = _env_int("OPTT_MAX_EXAMPLES")
     settings.register_profile(
-        "dev", max_examples=override or 10, deadline=None, suppress_health_check=_RELAXED, print_blob=True
+        "dev",
+        max_examples=override or MAX_EXAMPLES["dev"],
+        deadline=None,
+        suppress_health_check=_RELAXED,
+        print_blob=True,
     )
     settings.register_profile(
         "ci",
-        max_examples=override or 30,
+        max_examples=override or MAX_EXAMPLES["ci"],
         derandomize=True,  # a fixed seed: the same cases on every run
         database=None,
         deadline=None,
@@ -37,7 +42,7 @@ def register_profiles() -> None:
     )
     settings.register_profile(
         "live",
-        max_examples=override or 5,
+        max_examples=override or MAX_EXAMPLES["live"],
         derandomize=True,
         database=None,
         deadline=None,

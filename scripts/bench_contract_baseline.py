@@ -23,13 +23,11 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from contracts.profiles import STATEFUL  # noqa: E402
+from contracts.profiles import MAX_EXAMPLES, STATEFUL  # noqa: E402
 from contracts.spec import first_response_example, operations  # noqa: E402
 from contracts.target import free_port  # noqa: E402
 
 __all__ = ["build_app", "main"]
-
-CI_MAX_EXAMPLES = 30  # the ci profile's max_examples (contracts/profiles.py)
 
 
 def build_app() -> object:
@@ -71,7 +69,7 @@ def _serve(port: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-examples", type=int, default=CI_MAX_EXAMPLES)
+    parser.add_argument("--max-examples", type=int, default=MAX_EXAMPLES["ci"])
     args = parser.parse_args(argv)
 
     import httpx
