@@ -144,6 +144,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         "responses": rt.ledger.calls,
         "responses_per_second": round(rt.ledger.calls / elapsed, 1) if elapsed else None,
         "schemathesis_calls": rt.ledger.schemathesis_calls,
+        "stateful": rt.stateful,
     }
     (rt.reports_dir / "run-stats.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
     terminalreporter.section("OPTT contract ledger")

@@ -27,6 +27,8 @@ class Runtime:
     sandbox: SandboxProcess | None = None
     # What the suite created on a live target, closed again at the end (kind, id).
     created: list[tuple[str, int]] = field(default_factory=list)
+    # What the state machine played: scenarios, the number wanted, restarts after replay flakiness.
+    stateful: dict[str, int] = field(default_factory=dict)
 
     def note_created(self, operation_id: str, body: Any) -> None:
         """Remember what a write created, so a live run can close it at the end."""

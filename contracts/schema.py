@@ -51,7 +51,9 @@ def _config(max_examples: int | None, seed: int | None) -> schemathesis.Config:
     data: dict[str, Any] = {
         "base-url": rt.target.base_url,
         "generation": {"database": "none"},
-        "phases": {"stateful": {"max-steps": 8}},
+        # Only the spec's own links: inferred ones chain list answers whose content changes as the
+        # run goes, which makes Hypothesis' replays diverge without a contract failure.
+        "phases": {"stateful": {"max-steps": 8, "inference": {"algorithms": []}}},
         "operations": per_operation,
     }
     if max_examples is not None:

@@ -5,8 +5,9 @@ that cannot be read back, a closed session that is not closed, and the like.
 
 A real server keeps state between Hypothesis' runs, so replaying a choice prefix can meet another
 answer and Hypothesis stops with ``FlakyStrategyDefinition`` (no contract failure behind it). Like
-schemathesis' own CLI engine, the test then starts again with the next seed; check failures, and
-failures that do not reproduce (``FlakyFailure``), always fail the test.
+schemathesis' own CLI engine, the test then goes on with the next seed until the profile's number
+of scenarios has run; check failures, and failures that do not reproduce (``FlakyFailure``),
+always fail the test.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from hypothesis import seed
+from hypothesis import seed, settings
 from hypothesis.errors import FlakyFailure, FlakyStrategyDefinition
 
 from contracts import runtime
@@ -22,7 +23,7 @@ from contracts.profiles import stateful_settings
 from contracts.schema import load_schema
 
 _rt = runtime.current()
-ATTEMPTS = 3
+MAX_RESTARTS = 25
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -30,16 +31,26 @@ pytestmark = pytest.mark.timeout(900)
 def test_links_hold_over_random_scenarios() -> None:
     if _rt.read_only:
         pytest.skip("read-only run: every link starts at a write (--allow-writes)")
-    machine = load_schema().as_state_machine()
+    played = [0]
+
+    class CountingMachine(load_schema().as_state_machine()):  # type: ignore[misc]
+        def teardown(self) -> None:
+            played[0] += 1
+            super().teardown()
+
     base = stateful_settings(_rt.profile)
-    for attempt in range(ATTEMPTS):
+    wanted = base.max_examples
+    restarts = 0
+    while played[0] < wanted and restarts <= MAX_RESTARTS:
         # A fixed seed per attempt keeps the ci profile reproducible without derandomize's replays.
-        seeded = seed(20261204 + attempt)(machine)
+        machine = seed(20261204 + restarts)(CountingMachine)
         try:
-            seeded.run(settings=base.__class__(base, derandomize=False))
-            return
+            machine.run(settings=settings(base, derandomize=False, max_examples=wanted - played[0]))
+            break
         except FlakyFailure:
             raise
-        except FlakyStrategyDefinition as exc:
-            last = exc
-    warnings.warn(f"state machine: {ATTEMPTS} runs ended in {type(last).__name__}", stacklevel=1)
+        except FlakyStrategyDefinition:
+            restarts += 1
+    _rt.stateful = {"scenarios": played[0], "wanted": wanted, "restarts": restarts}
+    if played[0] < wanted:
+        warnings.warn(f"state machine: {played[0]}/{wanted} scenarios after {restarts} restarts", stacklevel=1)
