@@ -145,15 +145,31 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         "responses_per_second": round(rt.ledger.calls / elapsed, 1) if elapsed else None,
         "schemathesis_calls": rt.ledger.schemathesis_calls,
         "stateful": rt.stateful,
+        "cleanup": rt.cleanup,
     }
     (rt.reports_dir / "run-stats.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
     terminalreporter.section("OPTT contract ledger")
     for line in rt.ledger.terminal_lines():
         terminalreporter.write_line(masker.mask(line))
+    if rt.cleanup:
+        terminalreporter.write_line(f"clean-up of what the run created: {rt.cleanup}")
     terminalreporter.write_line(
         f"{stats['responses']} responses in {stats['seconds']} s ({stats['responses_per_second']}/s); "
         f"ledger written to {json_path} and {md_path}"
     )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """On a live target, close what the run created (the sandbox is thrown away anyway)."""
+    try:
+        rt = runtime.current()
+    except RuntimeError:
+        return
+    if not rt.target.is_sandbox and rt.created:
+        from contracts.cleanup import close_created
+
+        failures = close_created(rt)
+        rt.cleanup = {"closed": len(set(rt.created)) - len(failures), "failed": failures}
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -161,12 +177,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         rt = runtime.current()
     except RuntimeError:
         return
-    try:
-        if not rt.target.is_sandbox and rt.created:
-            from contracts.cleanup import close_created
-
-            close_created(rt)
-    finally:
-        if rt.sandbox is not None:
-            rt.sandbox.stop()
-        runtime.uninstall()
+    if rt.sandbox is not None:
+        rt.sandbox.stop()
+    runtime.uninstall()

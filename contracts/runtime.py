@@ -29,6 +29,8 @@ class Runtime:
     created: list[tuple[str, int]] = field(default_factory=list)
     # What the state machine played: scenarios, the number wanted, restarts after replay flakiness.
     stateful: dict[str, int] = field(default_factory=dict)
+    # A live run's clean-up: how many created things were closed, and which could not be.
+    cleanup: dict[str, Any] = field(default_factory=dict)
 
     def note_created(self, operation_id: str, body: Any) -> None:
         """Remember what a write created, so a live run can close it at the end."""
