@@ -1,6 +1,6 @@
 """The mutation harness: the contract suite's ``ci`` profile against each fault planted in the sandbox.
 
-    uv run python scripts/mutants.py [--jobs N] [--max-examples N] [--only NAME ...]
+    uv run python scripts/mutants.py [--jobs N] [--max-examples N] [--only NAME ...] [-k EXPR]
 
 First a baseline run with no fault must pass (otherwise a "killed" mutant means nothing), then one
 run per fault in ``optt.sandbox.faults.FAULTS``: the same tests, with ``-x`` and fewer examples so
@@ -83,14 +83,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-examples", type=int, default=10, help="fuzzing examples per operation")
     parser.add_argument("--stateful-examples", type=int, default=20, help="state-machine scenarios")
     parser.add_argument("--only", nargs="*", default=None, help="run these faults only")
+    parser.add_argument(
+        "-k", dest="keyword", default=None, help="pytest -k filter, e.g. to see what a part of the suite kills"
+    )
     args = parser.parse_args(argv)
+    extra = ["-k", args.keyword] if args.keyword else []
 
     sys.path.insert(0, str(REPO_ROOT / "src"))
     from optt.sandbox.faults import FAULTS
 
     faults = sorted(args.only or FAULTS)
     started = time.monotonic()
-    baseline = run_suite(None, args.max_examples, args.stateful_examples, [])
+    baseline = run_suite(None, args.max_examples, args.stateful_examples, extra)
     print(_table([baseline]), flush=True)
     if baseline.exit_code != 0:
         print(f"baseline failed ({baseline.first_failure}): the harness is meaningless until it passes")
