@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -125,6 +127,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return _ORDER.index(module) if module in _ORDER else len(_ORDER)
 
     items.sort(key=rank)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """Mask secrets, tokens and e-mails in failure reports before the terminal and JUnit see them."""
+    report = yield
+    from contracts.masking import masker
+
+    if report.longrepr:
+        report.longrepr = masker.mask(str(report.longrepr))
+    report.sections = [(title, masker.mask(content)) for title, content in report.sections]
+    return report
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
