@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"baseline failed ({baseline.first_failure}): the harness is meaningless until it passes")
         return 2
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(run_suite, fault, args.max_examples, args.stateful_examples, []) for fault in faults]
+        futures = [pool.submit(run_suite, fault, args.max_examples, args.stateful_examples, extra) for fault in faults]
         results = []
         for future in futures:
             result = future.result()
