@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ def _profile(config: pytest.Config) -> str:
     return name
 
 
-def _expired_token_factory(sandbox: SandboxProcess, target_client_id: str) -> object:
+def _expired_token_factory(sandbox: SandboxProcess, target_client_id: str) -> Callable[[], str | None]:
     """Sign an already-expired token with the sandbox's own key (it lives in the data dir we chose)."""
 
     def mint() -> str | None:
@@ -97,7 +97,7 @@ def pytest_configure(config: pytest.Config) -> None:
     runtime.install(
         runtime.Runtime(
             target=target,
-            tokens=TokenBroker(target, expired_token_factory=expired_factory),  # type: ignore[arg-type]
+            tokens=TokenBroker(target, expired_token_factory=expired_factory),
             profile=profile,
             allow_writes=allow_writes,
             reports_dir=reports,
