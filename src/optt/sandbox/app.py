@@ -21,7 +21,6 @@ from urllib.parse import parse_qsl
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from optt.sandbox import identity, resources, uaa
@@ -252,7 +251,10 @@ def create_app(settings: SandboxSettings | None = None) -> Starlette:
         yield
         sandbox.store.close()
 
-    app = Starlette(routes=[Route("/{path:path}", sandbox)], lifespan=lifespan)
+    # The sandbox is the router's default, not a Route("/{path:path}"): Starlette's path regex does not
+    # match a newline (%0A) inside a segment, and such requests got Starlette's plain-text 404.
+    app = Starlette(lifespan=lifespan)
+    app.router.default = sandbox
     app.state.sandbox = sandbox
     app.state.violations = sandbox.violations
     return app
