@@ -50,6 +50,11 @@ def _is_probe(case: Case) -> bool:
     return case.method.lower() != _OPS[case.operation.label].method
 
 
+def _printable(text: str) -> str:
+    """Servers drop control characters (a %0A in a path segment) before they echo a path."""
+    return "".join(char for char in text if char.isprintable())
+
+
 def _header(response: Response, name: str) -> str | None:
     values = response.headers.get(name.lower())
     return values[0] if values else None
@@ -95,8 +100,9 @@ def error_body_matches_response(ctx: CheckContext, response: Response, case: Cas
     assert body.get("status") == response.status_code, (
         f"Error body status {body.get('status')!r} differs from the HTTP status {response.status_code}"
     )
-    sent_path = unquote(urlsplit(str(response.request.url)).path)
-    assert unquote(str(body.get("path"))) == sent_path, f"Error body path {body.get('path')!r} is not the request path"
+    sent_path = _printable(unquote(urlsplit(str(response.request.url)).path))
+    echoed = _printable(unquote(str(body.get("path"))))
+    assert echoed == sent_path, f"Error body path {body.get('path')!r} is not the request path"
     if response.status_code == 400:
         assert body.get("errors"), "A 400 error body must list the bad fields in `errors`"
     return True
