@@ -135,7 +135,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     from contracts.masking import masker
 
-    if report.longrepr:
+    # Skips keep their (path, line, reason) tuple: pytest's summary needs it.
+    if report.longrepr and not isinstance(report.longrepr, tuple):
         report.longrepr = masker.mask(str(report.longrepr))
     report.sections = [(title, masker.mask(content)) for title, content in report.sections]
     return report

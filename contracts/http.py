@@ -84,7 +84,8 @@ def call(
         data=data,
         headers=sent_headers,
     )
-    rt.ledger.record(operation_id, response.status_code, caller)
+    # Recorded under who the Authorization header really names (a wrong Basic is "bad-basic").
+    rt.ledger.record(operation_id, response.status_code, rt.tokens.caller_of(sent_headers.get("Authorization")))
     if validate:
         _validate(op, response, path_params, query, json if json is not None else data, sent_headers)
     if response.status_code == 200 and "json" in response.headers.get("content-type", ""):
