@@ -112,6 +112,8 @@ def sync_detailed(
      The caller exchanges the authorization code its user got from an identity provider for
     that user's OPTT token. A user seen for the first time is created in the given clinic; the
     same code never creates a second user. The token lasts 5 minutes.
+    A `client_id` and `client_secret` that are not the caller's OPTT client answer 401, as a
+    missing or bad token does.
 
     Args:
         client_id (str):
@@ -160,6 +162,8 @@ def sync(
      The caller exchanges the authorization code its user got from an identity provider for
     that user's OPTT token. A user seen for the first time is created in the given clinic; the
     same code never creates a second user. The token lasts 5 minutes.
+    A `client_id` and `client_secret` that are not the caller's OPTT client answer 401, as a
+    missing or bad token does.
 
     Args:
         client_id (str):
@@ -203,6 +207,8 @@ async def asyncio_detailed(
      The caller exchanges the authorization code its user got from an identity provider for
     that user's OPTT token. A user seen for the first time is created in the given clinic; the
     same code never creates a second user. The token lasts 5 minutes.
+    A `client_id` and `client_secret` that are not the caller's OPTT client answer 401, as a
+    missing or bad token does.
 
     Args:
         client_id (str):
@@ -249,6 +255,8 @@ async def asyncio(
      The caller exchanges the authorization code its user got from an identity provider for
     that user's OPTT token. A user seen for the first time is created in the given clinic; the
     same code never creates a second user. The token lasts 5 minutes.
+    A `client_id` and `client_secret` that are not the caller's OPTT client answer 401, as a
+    missing or bad token does.
 
     Args:
         client_id (str):

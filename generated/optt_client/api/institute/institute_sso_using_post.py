@@ -83,6 +83,9 @@ def sync_detailed(
 ) -> Response[ApiError | TokenResponse]:
     """Single sign-on - exchange an identity-provider code for a user's token
 
+     The same exchange as `getTokenByGoogleUsingPOST`, with a JSON body. An `apiKey` that is
+    not the caller's OPTT client id answers 401, as a missing or bad token does.
+
     Args:
         body (SsoRequest):
 
@@ -112,6 +115,9 @@ def sync(
 ) -> ApiError | TokenResponse | None:
     """Single sign-on - exchange an identity-provider code for a user's token
 
+     The same exchange as `getTokenByGoogleUsingPOST`, with a JSON body. An `apiKey` that is
+    not the caller's OPTT client id answers 401, as a missing or bad token does.
+
     Args:
         body (SsoRequest):
 
@@ -135,6 +141,9 @@ async def asyncio_detailed(
     body: SsoRequest,
 ) -> Response[ApiError | TokenResponse]:
     """Single sign-on - exchange an identity-provider code for a user's token
+
+     The same exchange as `getTokenByGoogleUsingPOST`, with a JSON body. An `apiKey` that is
+    not the caller's OPTT client id answers 401, as a missing or bad token does.
 
     Args:
         body (SsoRequest):
@@ -162,6 +171,9 @@ async def asyncio(
     body: SsoRequest,
 ) -> ApiError | TokenResponse | None:
     """Single sign-on - exchange an identity-provider code for a user's token
+
+     The same exchange as `getTokenByGoogleUsingPOST`, with a JSON body. An `apiKey` that is
+    not the caller's OPTT client id answers 401, as a missing or bad token does.
 
     Args:
         body (SsoRequest):
