@@ -104,10 +104,12 @@ class Sandbox:
         except Exception:
             LOGGER.exception("unhandled error (request_id=%s)", exchange.request_id)
             response = self._error(ApiError(500, "Internal Server Error"), path)
+        # Stamped before the response check, which needs it (the spec makes it required), and
+        # again on the check's own 500, which is a new response.
+        self._stamp_request_id(response, exchange)
         if self.settings.validate_responses and exchange.operation is not None:
             response = self._check(exchange, response, path)
-        if not self.faults.on("missing_request_id"):
-            response.headers["X-Request-Id"] = exchange.request_id
+            self._stamp_request_id(response, exchange)
         log_event(
             ACCESS_LOGGER,
             logging.INFO,
@@ -122,6 +124,10 @@ class Sandbox:
             operation=exchange.operation.operation_id if exchange.operation else None,
         )
         return response
+
+    def _stamp_request_id(self, response: Response, exchange: _Exchange) -> None:
+        if not self.faults.on("missing_request_id"):
+            response.headers["X-Request-Id"] = exchange.request_id
 
     def _check(self, exchange: _Exchange, response: Response, path: str) -> Response:
         assert exchange.operation is not None
