@@ -31,6 +31,7 @@ def test_module_entry_point_serves_and_keeps_state(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     command = [sys.executable, "-m", "optt.sandbox", "--port", str(port), "--data-dir", str(tmp_path / "d")]
+    command += ["--access-token-ttl", "90"]
     env = {**os.environ, "OPTT_SANDBOX_FAULTS": ""}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     try:
@@ -49,6 +50,7 @@ def test_module_entry_point_serves_and_keeps_state(tmp_path: Path) -> None:
             auth=("optt-02ee77dc-ac45-4344-817e-17ca52b58b5d", "sandbox-secret"),
         )
         assert grant.status_code == 200
+        assert 85 <= grant.json()["expires_in"] <= 90  # --access-token-ttl took effect
     finally:
         process.terminate()
         out, err = process.communicate(timeout=10)
@@ -56,3 +58,11 @@ def test_module_entry_point_serves_and_keeps_state(tmp_path: Path) -> None:
     assert grant.json()["access_token"] not in out + err
     assert "sandbox-password" not in err  # the query string's password never reaches the logs
     assert (tmp_path / "d" / "sandbox.sqlite3").exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon"])
+def test_a_bad_token_lifetime_is_a_usage_error(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--access-token-ttl", value])
+    assert exit_info.value.code == 2
+    assert "--access-token-ttl" in capsys.readouterr().err

@@ -59,6 +59,17 @@ def serve(settings: SandboxSettings) -> None:
     uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_config=None)
 
 
+def _seconds(text: str) -> int:
+    """A token lifetime: a whole number of seconds, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is too short: a lifetime is at least 1 second")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="optt sandbox", description="Run the local OPTT sandbox.")
     parser.add_argument("--host", default="127.0.0.1")
@@ -66,6 +77,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, default=None, help="keep state here (default: in memory)")
     parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
     parser.add_argument("--user-password", default=DEFAULT_USER_PASSWORD)
+    parser.add_argument(
+        "--access-token-ttl",
+        type=_seconds,
+        default=SandboxSettings.access_token_ttl,
+        metavar="SECONDS",
+        help="access token lifetime (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--refresh-token-ttl",
+        type=_seconds,
+        default=SandboxSettings.refresh_token_ttl,
+        metavar="SECONDS",
+        help="refresh token lifetime (default: %(default)s)",
+    )
     parser.add_argument("--reset", action="store_true", help="forget the state in --data-dir before starting")
     parser.add_argument("--validate-responses", action="store_true", help="test mode: check every response")
     parser.add_argument(
@@ -83,6 +108,8 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
         data_dir=args.data_dir,
         client_secret=args.client_secret,
         user_password=args.user_password,
+        access_token_ttl=args.access_token_ttl,
+        refresh_token_ttl=args.refresh_token_ttl,
         validate_responses=args.validate_responses,
         faults=faults,
     )
