@@ -42,6 +42,8 @@ class MutantResult:
 
     @property
     def verdict(self) -> str:
+        if self.fault == "(baseline)" and self.exit_code in (0, 1):
+            return "passed" if self.exit_code == 0 else "FAILED"
         if self.exit_code in (0, 1):
             return "yes" if self.killed else "NO"
         return f"error ({self.exit_code})"
