@@ -7,6 +7,10 @@ reach the documented statuses that random data rarely hits (409s, 404s of unknow
 
 from __future__ import annotations
 
+import base64
+import json
+from typing import Any
+
 import pytest
 
 from contracts import runtime
@@ -150,7 +154,6 @@ def test_pages_honour_their_size_and_totals() -> None:
 def test_unknown_references_are_404() -> None:
     _need("CAREGIVER", "CLINIC", "INSTITUTE")
     rt = runtime.current()
-    facts = known()
     missing = 9_000_000_000
     answers = {
         "session for an unknown client": call(
@@ -177,16 +180,7 @@ def test_unknown_references_are_404() -> None:
             "updateCaregiverUsingPUT", "CLINIC", path_params={"caregiverId": missing}, json={"name": "x"}
         ),
         "IdP token in an unknown clinic": call(
-            "getTokenByGoogleUsingPOST",
-            "INSTITUTE",
-            query={
-                "client_id": rt.target.client_id,
-                "client_secret": rt.target.client_secret,
-                "grant_type": "authorization_code",
-                "code": "unknown-clinic-code",
-                "user_type": "CLIENT",
-                "clinic_optt_id": missing,
-            },
+            "getTokenByGoogleUsingPOST", "INSTITUTE", query=_google_query("unknown-clinic-code", missing)
         ),
         "SSO with an unknown clinic": call(
             "instituteSsoUsingPOST",
@@ -204,25 +198,34 @@ def test_unknown_references_are_404() -> None:
         ),
     }
     assert {what: r.status_code for what, r in answers.items()} == dict.fromkeys(answers, 404)
-    _ = facts
+
+
+def _google_query(code: str, clinic_id: object) -> dict[str, object]:
+    target = runtime.current().target
+    return {
+        "client_id": target.client_id,
+        "client_secret": target.client_secret,
+        "grant_type": "authorization_code",
+        "code": code,
+        "user_type": "CLIENT",
+        "clinic_optt_id": clinic_id,
+    }
+
+
+def _claims(token: str) -> dict[str, Any]:
+    """A JWT's claims, unverified: what the token says about its user."""
+    payload = token.split(".")[1]
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims
 
 
 def test_identity_provider_sign_in_and_device_registration() -> None:
     _need("INSTITUTE", "CLINIC", "CLIENT")
     rt = runtime.current()
     clinic = known().clinic_ids.get("CLINIC")
-    google = call(
-        "getTokenByGoogleUsingPOST",
-        "INSTITUTE",
-        query={
-            "client_id": rt.target.client_id,
-            "client_secret": rt.target.client_secret,
-            "grant_type": "authorization_code",
-            "code": f"idp-{new_email('code')}",
-            "user_type": "CLIENT",
-            "clinic_optt_id": clinic,
-        },
-    )
+    code = f"idp-{new_email('code')}"
+    google = call("getTokenByGoogleUsingPOST", "INSTITUTE", query=_google_query(code, clinic))
+    again = call("getTokenByGoogleUsingPOST", "INSTITUTE", query=_google_query(code, clinic))
     sso = call(
         "instituteSsoUsingPOST",
         "INSTITUTE",
@@ -238,7 +241,17 @@ def test_identity_provider_sign_in_and_device_registration() -> None:
         "registerFcmTokenUsingPOST", "none", json={"token": "987578", "userId": rt.target.user("CLIENT").username}
     )
 
-    assert (google.status_code, sso.status_code, device.status_code) == (200, 200, 200)
+    assert (google.status_code, again.status_code, sso.status_code, device.status_code) == (200, 200, 200, 200)
+    # Each token signs in a user of the requested type; the same IdP code is the same user.
+    tokens = runtime.current().tokens
+    as_client = tokens.adopt(google.json()["access_token"], "CLIENT")
+    as_caregiver = tokens.adopt(sso.json()["access_token"], "CAREGIVER")
+    assert _claims(as_client)["authorities"] == ["CLIENT"]
+    assert _claims(as_caregiver)["authorities"] == ["CAREGIVER"]
+    assert _claims(tokens.adopt(again.json()["access_token"], "CLIENT"))["user_name"] == _claims(as_client)["user_name"]
+    mine = call("listMySessionsUsingGET", "none", headers={"Authorization": f"Bearer {as_client}"})
+    theirs = call("listSessionsUsingGET", "none", headers={"Authorization": f"Bearer {as_caregiver}"})
+    assert (mine.status_code, theirs.status_code) == (200, 200)
 
 
 def test_an_unknown_path_is_404() -> None:

@@ -287,47 +287,41 @@ class OAuth2PasswordAuth(BearerAuth):
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         token = self._token
-        if self._due(token):
-            with self._lock:
-                yield from self._drive_sync(self._renew(token.access_token if token else None))
-        used = self._authorize(request)
-        response = yield request
-        if response.status_code == 401:
+        stale, renew = (token.access_token if token else None), self._due(token)
+        for retry in (False, True):  # the second round only after a 401: refresh once and resend
+            if renew:
+                with self._lock:
+                    yield from self._drive_sync(self._renew(stale))
+            stale = self._authorize(request)
+            response = yield request
+            if retry or response.status_code != 401:
+                return
             logger.debug("401 with the current access token; refreshing and retrying once")
-            with self._lock:
-                yield from self._drive_sync(self._renew(used))
-            self._authorize(request)
-            yield request
+            renew = True
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        # The same rounds as sync_auth_flow; an async generator cannot `yield from`, so the token
+        # flow is driven inline.
         token = self._token
-        if self._due(token):
-            async with self._async_lock():
-                flow = self._renew(token.access_token if token else None)
-                try:
-                    token_request = next(flow)
-                    while True:
-                        token_response = yield token_request
-                        await token_response.aread()
-                        token_request = flow.send(token_response)
-                except StopIteration:
-                    pass
-        used = self._authorize(request)
-        response = yield request
-        if response.status_code == 401:
+        stale, renew = (token.access_token if token else None), self._due(token)
+        for retry in (False, True):
+            if renew:
+                async with self._async_lock():
+                    flow = self._renew(stale)
+                    try:
+                        token_request = next(flow)
+                        while True:
+                            token_response = yield token_request
+                            await token_response.aread()
+                            token_request = flow.send(token_response)
+                    except StopIteration:
+                        pass
+            stale = self._authorize(request)
+            response = yield request
+            if retry or response.status_code != 401:
+                return
             logger.debug("401 with the current access token; refreshing and retrying once")
-            async with self._async_lock():
-                flow = self._renew(used)
-                try:
-                    token_request = next(flow)
-                    while True:
-                        token_response = yield token_request
-                        await token_response.aread()
-                        token_request = flow.send(token_response)
-                except StopIteration:
-                    pass
-            self._authorize(request)
-            yield request
+            renew = True
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         # httpx calls sync_auth_flow / async_auth_flow; this is for callers driving the flow by hand.
